@@ -1,0 +1,37 @@
+"""The misconceptions wrong quiz choices are tagged with, course-wide.
+
+One vocabulary for every module, so analytics can say what a class misunderstands
+across assignments ("a third of the class still treats the test as subjective good
+faith"). Tests check that every tag used in a notebook is defined here. Add a tag
+here, with a one-line description, before using it.
+"""
+
+MISCONCEPTIONS: dict[str, str] = {
+    "subjective-good-faith": "Treats the test as the officer's subjective good faith (the pre-Harlow test) rather than objective legal reasonableness.",
+    "officer-knowledge-required": "Thinks the plaintiff must show the officer knew the conduct was unlawful (misreads Malley's 'knowingly violate').",
+    "identical-precedent-required": "Thinks only a factually identical earlier case can clearly establish the law (contrary to Hope v. Pelzer).",
+    "general-rule-suffices": "Thinks a general rule (e.g. Graham's reasonableness test) alone clearly establishes the law for specific conduct.",
+    "law-in-flux-only": "Thinks immunity applies only when the law is unsettled or changing.",
+    "post-conduct-law": "Judges 'clearly established' by law decided after the conduct.",
+    "circuit-precedent-always-settles": "Treats any circuit decision, or one from another circuit, as automatically clearly establishing the law.",
+    "obvious-case-needs-precedent": "Thinks even an obvious violation needs a factually similar precedent.",
+    "qi-bars-filing": "Thinks qualified immunity stops a lawsuit from being filed rather than being a defense raised in it.",
+    "qi-means-lawful": "Thinks a grant of immunity means the conduct was lawful or constitutional.",
+    "qi-protects-entities": "Thinks cities, counties or other entities can claim qualified immunity.",
+    "qi-bars-injunctions": "Thinks qualified immunity blocks suits for injunctive or declaratory relief.",
+    "qi-criminal-defense": "Thinks qualified immunity is a defense to criminal prosecution.",
+    "qi-is-absolute": "Confuses qualified immunity with absolute immunity (a total bar regardless of the law's clarity).",
+    "absolute-by-rank": "Thinks absolute immunity follows rank or office rather than function.",
+    "merits-immunity-confusion": "Confuses the merits question (was there a violation, e.g. under Graham) with the immunity question (was the law clearly established).",
+    "hindsight-judgment": "Judges the officer's conduct with 20/20 hindsight instead of from the perspective of a reasonable officer on the scene.",
+    "mistake-always-excuses": "Thinks any mistake of fact, however unreasonable, defeats liability.",
+    "mistake-never-excuses": "Thinks a mistaken belief can never be reasonable, so any wrongful seizure is a violation.",
+    "constitution-only": "Thinks qualified immunity applies only to constitutional claims, not federal statutory rights.",
+    "state-only": "Thinks qualified immunity protects only state and local officers, not federal officers in Bivens suits.",
+    "officer-pays": "Assumes officers personally pay judgments (contrary to the indemnification evidence).",
+    "wrong-legal-source": "Cites the wrong kind of authority for the point (e.g. a state statute for a federal right).",
+}
+
+
+def describe(tag: str) -> str:
+    return MISCONCEPTIONS.get(tag, tag)
