@@ -88,7 +88,7 @@ def locked_code(grade_id: str, source: str):
 
 
 def exercise_header(assignment: str, title: str, minutes: int, objectives: Sequence[str]) -> nbformat.NotebookNode:
-    objs = "\n".join(f"- {o}" for o in objectives)
+    objs = "\n        ".join(f"- {o}" for o in objectives)  # keep the f-string's indent: dedent below
     return locked_md("header", f"""
         # Exercise {assignment}: {title}
 
@@ -99,7 +99,7 @@ def exercise_header(assignment: str, title: str, minutes: int, objectives: Seque
 
         **How to work:**
         1. Run the notebook from the top (**Run → Run All Cells**).
-        2. Answer each quiz by clicking a choice, or in code with `answer("question_id", "b")`
+        2. Answer each quiz by clicking a choice, or in any code cell with `answer("question_id", "b")`
            (for select-all questions: `answer("question_id", ["a", "c"])`). Each answer is saved
            at once in `qicourse-answers.json` beside this notebook and shown as a receipt.
            Quizzes here never say whether you are right: the feedback after grading explains every answer.

@@ -49,6 +49,12 @@ class Outcome:
         return "\n".join(self.lines)
 
 
+def _sentence(text: str) -> str:
+    """End ``text`` with one full stop (choice texts may already end with one)."""
+    text = text.rstrip()
+    return text if text.endswith((".", "?", "!", ".)", ".\"")) else text + "."
+
+
 def _fmt(x: float) -> str:
     return f"{x:g}"
 
@@ -98,7 +104,7 @@ def score_choice(spec: Mapping[str, Any], entry: Any, choices: Mapping[str, str]
         fraction = max(0.0, (right - wrong) / len(key)) if key else 0.0
         out.score = round(points * fraction, 4)
         out.lines = [f"{head}: {_fmt(out.score)} of {_fmt(points)} point(s).",
-                     f"You selected: {label(choice)}.", f"The answer: {label(key)}."]
+                     _sentence(f"You selected: {label(choice)}"), _sentence(f"The answer: {label(key)}")]
         for c in letters:
             mark = ("selected" if c in choice else "not selected") + (", correct" if (c in choice) == (c in key) else ", incorrect")
             tag = f" [misconception: {tags[c]}]" if c in tags and (c in choice) != (c in key) else ""
@@ -115,10 +121,10 @@ def score_choice(spec: Mapping[str, Any], entry: Any, choices: Mapping[str, str]
             out.lines.append(f"This choice reflects a common misconception: {tags[choice]}.")
         if not ok:
             best = accepted[0]
-            out.lines.append(f"The answer: {label(best)}. {explanations.get(best, '')}".rstrip())
+            out.lines.append(f"{_sentence(f'The answer: {label(best)}')} {explanations.get(best, '')}".rstrip())
         if len(accepted) > 1:
-            out.lines.append("Note: the law here is unsettled, so more than one answer earns full credit: "
-                             + ", ".join(label(a) for a in accepted) + ".")
+            out.lines.append(_sentence("Note: the law here is unsettled, so more than one answer earns full credit: "
+                                       + ", ".join(label(a) for a in accepted)))
     out.lines += _pair_note(spec, choice, linked_entry)
     return out
 
@@ -126,7 +132,7 @@ def score_choice(spec: Mapping[str, Any], entry: Any, choices: Mapping[str, str]
 def _reveal(spec, label, explanations) -> list[str]:
     key = spec["key"]
     best = sorted(key) if spec.get("multiple") else (key if isinstance(key, str) else key[0])
-    text = f"The answer: {label(best)}."
+    text = _sentence(f"The answer: {label(best)}")
     if not spec.get("multiple") and best in explanations:
         text += f" {explanations[best]}"
     return [text]
@@ -259,7 +265,7 @@ def show_recorded(qid: str):
     choices = _choices_shown(qid) or {}
     c = entry["choice"]
     shown = "; ".join(f"({x}) {choices.get(x, '')}".strip() for x in (c if isinstance(c, list) else [c]))
-    print(f"{qid}: your recorded answer is {shown or 'none of the choices'}. It is graded after you submit.")
+    print(_sentence(f"{qid}: your recorded answer is {shown or 'none of the choices'}") + " It is graded after you submit.")
     return None
 
 

@@ -14,6 +14,7 @@ MISCONCEPTIONS: dict[str, str] = {
     "law-in-flux-only": "Thinks immunity applies only when the law is unsettled or changing.",
     "post-conduct-law": "Judges 'clearly established' by law decided after the conduct.",
     "circuit-precedent-always-settles": "Treats any circuit decision, or one from another circuit, as automatically clearly establishing the law.",
+    "supreme-court-only": "Thinks only a Supreme Court decision can clearly establish the law.",
     "obvious-case-needs-precedent": "Thinks even an obvious violation needs a factually similar precedent.",
     "qi-bars-filing": "Thinks qualified immunity stops a lawsuit from being filed rather than being a defense raised in it.",
     "qi-means-lawful": "Thinks a grant of immunity means the conduct was lawful or constitutional.",
@@ -29,6 +30,8 @@ MISCONCEPTIONS: dict[str, str] = {
     "constitution-only": "Thinks qualified immunity applies only to constitutional claims, not federal statutory rights.",
     "state-only": "Thinks qualified immunity protects only state and local officers, not federal officers in Bivens suits.",
     "officer-pays": "Assumes officers personally pay judgments (contrary to the indemnification evidence).",
+    "respondeat-superior": "Thinks a city is liable under § 1983 simply because it employs the officer (contrary to Monell).",
+    "criminal-clarity-irrelevant": "Thinks the clarity of the law plays no part in a federal criminal civil-rights prosecution (contrary to Lanier's fair-warning requirement).",
     "wrong-legal-source": "Cites the wrong kind of authority for the point (e.g. a state statute for a federal right).",
 }
 

@@ -66,6 +66,44 @@ class HarvestAnswers(NbGraderPreprocessor):
         return nb, resources
 
 
+class RestoreMissingTestCells(NbGraderPreprocessor):
+    """Sanitize pass, after OverwriteCells: put back graded test cells a student deleted.
+
+    nbgrader restores *changed* locked cells from the gradebook but not deleted ones,
+    so a deleted test cell would cost the points of an answer the student did record.
+    A restored cell goes right after its question cell (``<grade_id>_answer``), else last.
+    (nbgrader's own ``OverwriteCells.add_missing_cells`` raises KeyError, failing the whole
+    submission, when the cell before the deleted one is not a graded or solution cell.)
+    """
+
+    def preprocess(self, nb, resources):
+        from nbgrader.api import Gradebook, MissingEntry
+
+        info = resources.get("nbgrader") or {}
+        present = {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells}
+        try:
+            with Gradebook(info["db_url"]) as gb:  # opened as nbgrader's own OverwriteCells does
+                notebook = gb.find_notebook(info["notebook"], info["assignment"])
+                sources = {sc.name: sc for sc in notebook.source_cells}
+                missing = [(gc.name, gc.max_score, sources[gc.name]) for gc in notebook.grade_cells
+                           if gc.name not in present and gc.name in sources and gc.cell_type == "code"]
+                missing = [(n, p, type("Src", (), {"source": s.source, "checksum": s.checksum}))
+                           for n, p, s in missing]  # detach from the closing session
+        except (KeyError, MissingEntry):
+            return nb, resources
+        for name, points, source in missing:
+            cell = NotebookNode(cell_type="code", source=source.source, outputs=[], execution_count=None,
+                                id=f"restored-{name}"[:64],
+                                metadata=NotebookNode(nbgrader=NotebookNode(
+                                    grade=True, grade_id=name, locked=True, points=points, schema_version=3,
+                                    solution=False, task=False, checksum=source.checksum, cell_type="code")))
+            ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
+            at = ids.index(f"{name}_answer") + 1 if f"{name}_answer" in ids else len(nb.cells)
+            nb.cells.insert(at, cell)
+            self.log.warning("Restored deleted test cell %s from the gradebook", name)
+        return nb, resources
+
+
 class RestoreAnswerStore(NbGraderPreprocessor):
     """Autograde pass, before Execute: the kernel reads the harvested answers."""
 
@@ -189,7 +227,7 @@ def configure(c, root: str, *, db_url: str | None = None) -> None:
     c.LimitOutput.max_traceback = 50
 
     c.Autograde.sanitize_preprocessors = [HarvestAnswers, ClearOutput, DeduplicateIds, OverwriteKernelspec,
-                                          OverwriteCells, CheckCellMetadata]
+                                          OverwriteCells, RestoreMissingTestCells, CheckCellMetadata]
     c.Autograde.autograde_preprocessors = [RestoreAnswerStore, Execute, VerifyGrades, IgnorePattern,
                                            ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
                                            AssignLatePenalties, CheckCellMetadata]

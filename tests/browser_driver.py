@@ -46,6 +46,10 @@ def private_jupyter_env(home: Path) -> dict:
                      ("JUPYTERLAB_SETTINGS_DIR", "lab-settings"), ("JUPYTERLAB_WORKSPACES_DIR", "lab-workspaces")]:
         (home / sub).mkdir(parents=True, exist_ok=True)
         env[var] = str(home / sub)
+    # Render every cell: JupyterLab 4 leaves off-screen cells out of the page by default.
+    tracker = home / "lab-settings" / "@jupyterlab" / "notebook-extension"
+    tracker.mkdir(parents=True, exist_ok=True)
+    (tracker / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
     env.pop("NBGRADER_EXECUTION", None)
     env.pop("QICOURSE_STATIC", None)
     return env

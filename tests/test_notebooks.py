@@ -103,7 +103,9 @@ def test_exercise_meets_the_course_standard(aid):
     for qid, call in quizzes.items():
         choices = specs.questions[qid].args["choices"]
         assert set(call.args["explanations"]) == set(choices), f"{qid}: every choice needs an explanation"
-        assert set(call.args.get("misconceptions") or {}) <= set(MISCONCEPTIONS), f"{qid}: unknown misconception tag"
+        tags = set((call.args.get("misconceptions") or {}).values())
+        assert tags <= set(MISCONCEPTIONS), f"{qid}: unknown misconception tags {tags - set(MISCONCEPTIONS)}"
+        assert set(call.args.get("misconceptions") or {}) <= set(choices), f"{qid}: tag on a choice that does not exist"
         assert float(call.args["points"]) == float(call.points), f"{qid}: points differ from the cell's"
         keys = call.args["key"] if isinstance(call.args["key"], list) else [call.args["key"]]
         assert set(keys) <= set(choices)

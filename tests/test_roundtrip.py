@@ -140,7 +140,7 @@ def graded_class(aid: str, course: Path):
     first, second = list(quizzes)[:2]
     submissions.delete_cell(f, f"{first}_answer")
     submissions.delete_cell(f, second)
-    expected["deleted"] = quiz_points  # nbgrader restores a deleted test cell from the gradebook
+    expected["deleted"] = quiz_points  # the deleted test cell is restored from the gradebook
     # an infinite loop in a student's own cell (interrupted by the timeout)
     f = submissions.start(course, "loop", aid)
     submissions.record_answers(f, right)
