@@ -34,7 +34,13 @@ def assignments(root: Path) -> list[str]:
 
 
 def nbgrader(args: list[str], cwd: Path, env: dict | None = None, capture: bool = True) -> subprocess.CompletedProcess:
-    """Run an nbgrader command in ``cwd`` (which holds the nbgrader_config.py to use)."""
+    """Run an nbgrader command in ``cwd`` (which holds the nbgrader_config.py to use).
+
+    nbgrader runs ``alembic`` (gradebook migrations) as a command, so this Python's
+    scripts folder goes first on PATH even when the virtual environment is not activated.
+    """
+    env = dict(os.environ if env is None else env)
+    env["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), env.get("PATH", "")])
     return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=cwd, env=env,
                           capture_output=capture, text=True)
 

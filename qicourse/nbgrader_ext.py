@@ -228,9 +228,11 @@ def configure(c, root: str, *, db_url: str | None = None) -> None:
 
     c.Autograde.sanitize_preprocessors = [HarvestAnswers, ClearOutput, DeduplicateIds, OverwriteKernelspec,
                                           OverwriteCells, RestoreMissingTestCells, CheckCellMetadata]
+    # CheckCellMetadata already ran in the sanitize pass on this same notebook; running its
+    # jsonschema validation again costs ~0.2 s per student for nothing.
     c.Autograde.autograde_preprocessors = [RestoreAnswerStore, Execute, VerifyGrades, IgnorePattern,
                                            ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
-                                           AssignLatePenalties, CheckCellMetadata]
+                                           AssignLatePenalties]
     # Feedback shows explanations (printed by the test cells) but never a hidden test.
     c.GenerateFeedback.preprocessors = [GetGrades, RedactHiddenTestErrors, ClearHiddenTests,
                                         CSSHTMLHeaderPreprocessor]

@@ -28,6 +28,26 @@ def _display(obj, **kwargs):
     return display(obj, **kwargs)
 
 
+# ipywidgets gives radio and checkbox labels one fixed line; quiz choices are sentences.
+_CSS = """<style>
+.qicourse-quiz .widget-radio-box label, .qicourse-quiz .widget-checkbox label {
+  height: auto !important; white-space: normal !important; overflow: visible !important;
+  display: flex !important; gap: 6px; line-height: 1.4; margin: 2px 0 8px 0; align-items: flex-start; }
+.qicourse-quiz .widget-checkbox { height: auto !important; }
+.qicourse-quiz .widget-radio-box input, .qicourse-quiz .widget-checkbox input { margin-top: 3px; flex-shrink: 0; }
+.qicourse-quiz .widget-radio-box { width: 100%; }
+.qicourse-status { line-height: 1.5; }
+</style>"""
+
+
+def _quiz_box(children):
+    import ipywidgets as w
+
+    box = w.VBox([w.HTML(_CSS), *children], layout=w.Layout(width="100%"))
+    box.add_class("qicourse-quiz")
+    return box
+
+
 def _receipt_id(qid: str) -> str:
     return f"qicourse-receipt-{qid}"
 
@@ -162,7 +182,7 @@ def _display_graded_widget(view: _GradedView, entry) -> None:
         f'<p style="font-size:smaller">Or answer in code: <code>answer("{q.qid}", '
         f'{"[&quot;a&quot;, &quot;c&quot;]" if q.multiple else "&quot;a&quot;"})</code></p>'
     )
-    _display(w.VBox([heading, body, view.status, code_hint]))
+    _display(_quiz_box([heading, body, view.status, code_hint]))
 
 
 def single_choice(qid: str, prompt: str, choices: Mapping[str, str], *, objective: str | None = None):
@@ -213,22 +233,25 @@ class _PracticeQuestion:
         self.explanations = dict(explanations)
 
     def feedback(self, choice) -> tuple[bool, str]:
-        """(is it right, feedback text) for a learner's choice."""
+        """(is it right, feedback text) for a learner's choice: every choice explained.
+
+        The choices are on screen right above, so the text names them by letter only.
+        """
         q = self.question
         choice = q.normalise(choice)
+        letters = lambda cs: ", ".join(f"({c})" for c in cs) if cs else "none"
         if q.multiple:
             right = choice == self.correct
-            lines = [("Correct." if right else "Not quite.") + f" The answer is {q.label(self.correct)}."]
+            lines = ["Correct." if right else f"Not quite. The answer is {letters(self.correct)}; you chose {letters(choice)}."]
             for letter in q.choices:
-                picked = "you picked" if letter in choice else "you left"
-                lines.append(f"({letter}) {picked} it: {self.explanations[letter]}")
+                verdict = "right to pick" if letter in self.correct else "not one to pick"
+                lines.append(f"({letter}) {verdict}: {self.explanations[letter]}")
             return right, "\n".join(lines)
         right = choice == self.correct
-        head = "Correct." if right else f"Not quite. The answer is {q.label(self.correct)}."
-        text = f"{head}\nYou chose {q.label(choice)}: {self.explanations[choice]}"
-        if not right:
-            text += f"\nWhy {q.label(self.correct)}: {self.explanations[self.correct]}"
-        return right, text
+        if right:
+            return True, f"Correct: ({choice}). {self.explanations[choice]}"
+        return False, (f"Not quite. You chose ({choice}): {self.explanations[choice]}\n"
+                       f"The answer is ({self.correct}): {self.explanations[self.correct]}")
 
 
 def practice(
@@ -276,7 +299,7 @@ def practice(
         radio.observe(on_pick, names="value")
         body = radio
     heading = w.HTML(f"<p><b>Practice {html.escape(qid)}.</b> {html.escape(prompt)}</p>")
-    _display(w.VBox([heading, body, feedback]))
+    _display(_quiz_box([heading, body, feedback]))
     return None
 
 

@@ -8,7 +8,7 @@ import sys
 import zipfile
 
 import pytest
-from conftest import ASSIGNMENTS, REPO, copy_course
+from conftest import ASSIGNMENTS, REPO, copy_course, nbgrader
 from nbgrader.api import Gradebook
 
 from qicourse import submissions
@@ -21,8 +21,7 @@ from qicourse.data import data_dir, load_cases
 @pytest.mark.parametrize("aid", ASSIGNMENTS[:1])
 def test_check_my_work_gives_the_instructors_score(aid, tmp_path):
     course = copy_course(tmp_path / "course")
-    subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", aid], cwd=course, check=True,
-                   capture_output=True)
+    nbgrader(course, "generate_assignment", aid, "--force")
     folder = submissions.start(course, "learner", aid)
     key = submissions.key_of(REPO, aid)
     quiz_ids = [q for q, s in key.items() if s["kind"] != "check_value"]
@@ -41,7 +40,7 @@ def test_check_my_work_gives_the_instructors_score(aid, tmp_path):
     assert (folder / "feedback").is_dir() and reports[0].feedback_html.exists()
     assert "your answer" in reports[0].text().lower() or "your recorded" in reports[0].text().lower()
 
-    subprocess.run([sys.executable, "-m", "nbgrader", "autograde", aid], cwd=course, check=True, capture_output=True)
+    nbgrader(course, "autograde", aid)
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         instructor_score = gb.find_submission(aid, "learner").score
     assert learner_score == pytest.approx(instructor_score)

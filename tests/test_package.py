@@ -181,7 +181,7 @@ def _widget(shown):
 
 def test_clicking_a_radio_button_records_and_refreshes_the_receipt(in_tmp, shown):
     quiz.single_choice("t_q1", "Pick", {"a": "A", "b": "B"}, objective="M01.1")
-    radio = _widget(shown).children[1]
+    radio = _widget(shown).children[2]
     assert radio.value is None and answers.read_store() == {}
     radio.value = "b"
     assert answers.read_store()["t_q1"]["choice"] == "b"
@@ -195,13 +195,13 @@ def test_widget_is_rebuilt_from_the_store_after_a_restart_without_re_recording(i
     entry = answers.record("t_q1", "a", "widget")
     quiz._graded.clear()  # a kernel restart forgets everything but the store
     quiz.single_choice("t_q1", "Pick", {"a": "A", "b": "B"})
-    assert _widget(shown).children[1].value == "a"
+    assert _widget(shown).children[2].value == "a"
     assert answers.read_store()["t_q1"] == entry  # rebuilding did not write
 
 
 def test_multiple_select_checkboxes_record_the_set(in_tmp, shown):
     quiz.multiple_select("t_q2", "Pick", {"a": "A", "b": "B", "c": "C"})
-    boxes = _widget(shown).children[1].children
+    boxes = _widget(shown).children[2].children
     boxes[2].value = True
     boxes[0].value = True
     assert answers.read_store()["t_q2"]["choice"] == ["a", "c"]
@@ -211,7 +211,7 @@ def test_plain_python_answer_records_the_same_way_and_validates_letters(in_tmp, 
     quiz.single_choice("t_q1", "Pick", {"a": "A", "b": "B"})
     quiz.answer("t_q1", "B")
     assert answers.read_store()["t_q1"]["choice"] == "b"
-    assert _widget(shown).children[1].value == "b"  # the widget follows
+    assert _widget(shown).children[2].value == "b"  # the widget follows
     with pytest.raises(QuestionError, match="not a choice"):
         quiz.answer("t_q1", "z")
 
@@ -226,8 +226,8 @@ def test_static_rendering_under_nbgrader_prints_text_not_widgets(in_tmp, shown, 
 
 def test_practice_quiz_explains_every_choice(in_tmp, shown, capsys):
     quiz.practice("l_p1", "Pick", {"a": "A", "b": "B"}, correct="b", explanations={"a": "why a", "b": "why b"})
-    radio = _widget(shown).children[1]
-    feedback = _widget(shown).children[2]
+    radio = _widget(shown).children[2]
+    feedback = _widget(shown).children[3]
     radio.value = "a"
     assert "Not quite" in feedback.value and "why a" in feedback.value and "why b" in feedback.value
     radio.value = "b"
