@@ -53,6 +53,46 @@ def _cmd_clean(args) -> int:
     return 0
 
 
+def _cmd_autograde(args) -> int:
+    from .parallel import autograde
+
+    root = find_root()
+    summary = autograde(root, args.assignment, students=args.student or None, workers=args.workers,
+                        force=not args.no_force)
+    print(summary.text())
+    if not summary.results:
+        print(f"no submissions in submitted/*/{args.assignment}/")
+    return 1 if summary.failed else 0
+
+
+def _cmd_demo(args) -> int:
+    from .demo import build
+
+    build(args.dest, students=args.students, assignments=args.assignments or None, workers=args.workers,
+          force=args.force)
+    return 0
+
+
+def _cmd_export_lms(args) -> int:
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from .lms import export_lms_csv
+
+    root = find_root()
+    db_url = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config().CourseDirectory.db_url
+    path = export_lms_csv(db_url, args.out, roster=args.roster)
+    print(f"wrote {path}")
+    return 0
+
+
+def _cmd_report(args) -> int:
+    from .analytics import write_report
+
+    root = find_root()
+    print(f"wrote {write_report(root, args.out)}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="qicourse", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -66,6 +106,26 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("clean", help="strip outputs and widget state from notebooks, keeping nbgrader metadata")
     p.add_argument("paths", nargs="*")
     p.set_defaults(func=_cmd_clean)
+    p = sub.add_parser("autograde", help="autograde a class in parallel worker processes, with retries and a summary")
+    p.add_argument("assignment")
+    p.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--no-force", action="store_true", help="skip students already graded")
+    p.set_defaults(func=_cmd_autograde)
+    p = sub.add_parser("demo", help="build a demo class and run the whole instructor workflow on it")
+    p.add_argument("dest", nargs="?", default="demo-class")
+    p.add_argument("--students", type=int, default=40)
+    p.add_argument("--assignments", nargs="*")
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--force", action="store_true", help="replace DEST if it exists")
+    p.set_defaults(func=_cmd_demo)
+    p = sub.add_parser("export-lms", help="write a gradebook CSV an LMS (Canvas) imports")
+    p.add_argument("--out", default="grades-lms.csv")
+    p.add_argument("--roster", help="CSV: student_id,name,lms_id,sis_user_id,sis_login_id,section")
+    p.set_defaults(func=_cmd_export_lms)
+    p = sub.add_parser("report", help="write the class analytics report (HTML and figures)")
+    p.add_argument("--out", default="reports")
+    p.set_defaults(func=_cmd_report)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

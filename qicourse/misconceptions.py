@@ -27,6 +27,8 @@ MISCONCEPTIONS: dict[str, str] = {
     "hindsight-judgment": "Judges the officer's conduct with 20/20 hindsight instead of from the perspective of a reasonable officer on the scene.",
     "mistake-always-excuses": "Thinks any mistake of fact, however unreasonable, defeats liability.",
     "mistake-never-excuses": "Thinks a mistaken belief can never be reasonable, so any wrongful seizure is a violation.",
+    "private-actor-qi": "Thinks employees of a private contractor (e.g. a private prison company's guards) can always claim qualified immunity (contrary to Richardson v. McKnight).",
+    "motive-defeats-absolute": "Thinks malice, bad faith or a wrong result strips a judge or prosecutor of absolute immunity for a protected function.",
     "constitution-only": "Thinks qualified immunity applies only to constitutional claims, not federal statutory rights.",
     "state-only": "Thinks qualified immunity protects only state and local officers, not federal officers in Bivens suits.",
     "officer-pays": "Assumes officers personally pay judgments (contrary to the indemnification evidence).",

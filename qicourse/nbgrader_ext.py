@@ -233,6 +233,10 @@ def configure(c, root: str, *, db_url: str | None = None) -> None:
     c.Autograde.autograde_preprocessors = [RestoreAnswerStore, Execute, VerifyGrades, IgnorePattern,
                                            ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
                                            AssignLatePenalties]
+    # LMS downloads (Canvas-style names, notebook-only uploads, zipped folders)
+    from .lms import CanvasCollector
+
+    c.ZipCollectApp.collector_plugin = CanvasCollector
     # Feedback shows explanations (printed by the test cells) but never a hidden test.
     c.GenerateFeedback.preprocessors = [GetGrades, RedactHiddenTestErrors, ClearHiddenTests,
                                         CSSHTMLHeaderPreprocessor]

@@ -21,14 +21,19 @@ if [ ! -x "$VENV/bin/python" ]; then
   PY="$(find_python)"
   echo "Creating the course's virtual environment in $VENV"
   "$PY" -m venv "$VENV"
-  "$VENV/bin/python" -m pip install --quiet --upgrade pip
+  "$VENV/bin/python" -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
 fi
 
 stamp="$VENV/.qicourse-installed${EXTRAS:+-$EXTRAS}"
 want="$(cat "$ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
   echo "Installing the course${EXTRAS:+ with [$EXTRAS]} (first run takes a minute or two)"
-  "$VENV/bin/python" -m pip install --quiet -e "$ROOT${EXTRAS:+[$EXTRAS]}"
+  log="$VENV/pip-install.log"
+  if ! "$VENV/bin/python" -m pip install -e "$ROOT${EXTRAS:+[$EXTRAS]}" >"$log" 2>&1; then
+    tail -n 40 "$log" >&2
+    echo "Installing the course failed; the whole log is in $log" >&2
+    exit 1
+  fi
   echo "$want" > "$stamp"
 fi
 export PATH="$VENV/bin:$PATH"

@@ -116,16 +116,26 @@ class Lab:
         self.page.locator(".jp-Dialog button.jp-mod-accept").first.wait_for(timeout=15_000)
         self.page.locator(".jp-Dialog button.jp-mod-accept").first.click()
 
+    def wait_all_ran(self, timeout=180):
+        """Until no cell is queued or running ("[*]") and the kernel is idle."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            prompts = self.page.locator(".jp-InputArea-prompt").all_inner_texts()
+            if prompts and not any("*" in p for p in prompts):
+                break
+            time.sleep(0.5)
+        self.wait_idle(timeout=int(max(1, deadline - time.time()) * 1000))
+
     def run_all(self):
         self.menu("Run", "Run All Cells")
         time.sleep(1)
-        self.wait_idle()
+        self.wait_all_ran()
 
     def restart_run_all(self):
         self.menu("Kernel", "Restart Kernel and Run All Cells")
         self.accept()
         time.sleep(2)
-        self.wait_idle()
+        self.wait_all_ran()
 
     def save(self):
         self.page.keyboard.press("Control+s")
@@ -133,7 +143,8 @@ class Lab:
 
     def radio_group(self, qid: str):
         """The radio buttons of graded question ``qid`` (scrolled into view)."""
-        box = self.page.locator(".widget-vbox", has=self.page.locator(f"text={qid}.")).last
+        box = self.page.locator(".qicourse-quiz", has=self.page.locator(f"text={qid}.")).last
+        box.wait_for(timeout=120_000)
         box.scroll_into_view_if_needed()
         return box.locator(".widget-radio-box label")
 

@@ -71,6 +71,11 @@ def test_click_restart_save_and_autograde_the_notebook_alone(course, tmp_path):
             assert inputs.nth(spec["choices"].index(wrong)).is_checked() is False
             lab.save()
             lab.page.screenshot(path=str(tmp_path / "lab.png"))
+        except Exception:
+            shot = tmp_path / "failure.png"
+            lab.page.screenshot(path=str(shot), full_page=True)
+            print(f"screenshot of the failure: {shot}")
+            raise
         finally:
             ctx.close()
 
