@@ -103,8 +103,8 @@ def exercise_header(assignment: str, title: str, minutes: int, objectives: Seque
            (for select-all questions: `answer("question_id", ["a", "c"])`). Each answer is saved
            at once in `qicourse-answers.json` beside this notebook and shown as a receipt.
            Quizzes here never say whether you are right: the feedback after grading explains every answer.
-        3. Write the code answers where it says `# YOUR CODE HERE`, and the written answers
-           where it says `YOUR ANSWER HERE`.
+        3. Write the written answers where it says `YOUR ANSWER HERE` (and any code answers
+           where it says `# YOUR CODE HERE`).
         4. Before you submit: **Kernel → Restart Kernel and Run All Cells**, check that every
            receipt shows your answer, then save. Submit the whole folder, or just this
            notebook (for example to an LMS): your answers travel inside it.
@@ -138,15 +138,17 @@ def _points_line(qid, points, objective, how):
 
 def graded_single(qid: str, prompt: str, choices: Mapping[str, str], *, key, points: float, objective: str,
                   explanations: Mapping[str, str], misconceptions: Mapping[str, str] | None = None,
-                  pair: Mapping[str, Any] | None = None) -> list:
+                  pair: Mapping[str, Any] | None = None, alternatives_note: str | None = None) -> list:
     """A single-choice question cell and its graded test cell.
 
     ``key`` is a letter, or a list of letters where more than one answer is defensible.
     ``pair={"with": "m01_q5", "notes": {"a+b": "…", "*": "…"}}`` explains, in feedback,
     how this answer relates to the answer of a linked question ("<other>+<this>").
+    ``alternatives_note`` says why several keys are accepted (default "the law here is unsettled").
     """
     return _graded("single_choice", "grade_choice", qid, prompt, choices, key=key, points=points,
-                   objective=objective, explanations=explanations, misconceptions=misconceptions, pair=pair)
+                   objective=objective, explanations=explanations, misconceptions=misconceptions, pair=pair,
+                   alternatives_note=alternatives_note)
 
 
 def graded_multi(qid: str, prompt: str, choices: Mapping[str, str], *, key: Sequence[str], points: float,
@@ -154,10 +156,12 @@ def graded_multi(qid: str, prompt: str, choices: Mapping[str, str], *, key: Sequ
                  misconceptions: Mapping[str, str] | None = None) -> list:
     """A select-all-that-apply question (partial credit: right picks minus wrong picks)."""
     return _graded("multiple_select", "grade_multi", qid, prompt, choices, key=sorted(key), points=points,
-                   objective=objective, explanations=explanations, misconceptions=misconceptions, pair=None)
+                   objective=objective, explanations=explanations, misconceptions=misconceptions, pair=None,
+                   alternatives_note=None)
 
 
-def _graded(show, grade, qid, prompt, choices, *, key, points, objective, explanations, misconceptions, pair):
+def _graded(show, grade, qid, prompt, choices, *, key, points, objective, explanations, misconceptions, pair,
+            alternatives_note):
     missing = [c for c in choices if c not in explanations]
     if missing:
         raise ValueError(f"{qid}: every choice needs an explanation; missing {missing}")
@@ -175,7 +179,8 @@ def _graded(show, grade, qid, prompt, choices, *, key, points, objective, explan
         + f"\nfrom qicourse.grading import show_recorded\nshow_recorded(\"{qid}\")\n### BEGIN HIDDEN TESTS\n"
         + f"from qicourse.grading import {grade}\n"
         + call(grade, qid, key=key, points=points, objective=objective, explanations=dict(explanations),
-               misconceptions=dict(misconceptions) if misconceptions else None, pair=dict(pair) if pair else None)
+               misconceptions=dict(misconceptions) if misconceptions else None, pair=dict(pair) if pair else None,
+               alternatives_note=alternatives_note)
         + "\n### END HIDDEN TESTS"
     )
     test = _nbg(code(test_src), grade_id=qid, grade=True, locked=True, points=points)

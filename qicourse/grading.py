@@ -123,7 +123,8 @@ def score_choice(spec: Mapping[str, Any], entry: Any, choices: Mapping[str, str]
             best = accepted[0]
             out.lines.append(f"{_sentence(f'The answer: {label(best)}')} {explanations.get(best, '')}".rstrip())
         if len(accepted) > 1:
-            out.lines.append(_sentence("Note: the law here is unsettled, so more than one answer earns full credit: "
+            note = spec.get("alternatives_note") or "the law here is unsettled"
+            out.lines.append(_sentence(f"Note: {note.rstrip('.')}, so more than one answer earns full credit: "
                                        + ", ".join(label(a) for a in accepted)))
     out.lines += _pair_note(spec, choice, linked_entry)
     return out
@@ -272,11 +273,13 @@ def show_recorded(qid: str):
 @_safe
 def grade_choice(qid: str, *, key, points: float, explanations: Mapping[str, str],
                  misconceptions: Mapping[str, str] | None = None, objective: str | None = None,
-                 pair: Mapping[str, Any] | None = None) -> float:
+                 pair: Mapping[str, Any] | None = None, alternatives_note: str | None = None) -> float:
     """Hidden part of a single-choice test cell. ``key`` is a letter, or a list of
-    letters where the law is unsettled and more than one answer is defensible."""
+    letters where more than one answer is defensible; ``alternatives_note`` then says
+    why (default: "the law here is unsettled")."""
     return _grade(dict(qid=qid, key=key, points=points, explanations=explanations,
-                       misconceptions=misconceptions, objective=objective, pair=pair, multiple=False))
+                       misconceptions=misconceptions, objective=objective, pair=pair, multiple=False,
+                       alternatives_note=alternatives_note))
 
 
 @_safe

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the course with its test tools and run the whole test suite.
 # Extra arguments go to pytest, e.g.: bash scripts/test.sh -k roundtrip -x
-source "$(dirname "${BASH_SOURCE[0]}")/_env.sh" "test,browser"
+source "$(dirname "${BASH_SOURCE[0]}")/_env.sh" "test,browser,postgres"
 cd "$ROOT"
 
 # The browser test drives Debian's Chromium (Playwright's own browser download cannot be
@@ -15,6 +15,8 @@ if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/
   fi
 fi
 
+source "$ROOT/scripts/postgres-for-tests.sh"
+
 # Warm caches (matplotlib's font cache, kernel spec) so the first test is not the slow one.
 python -c "import matplotlib.pyplot" >/dev/null 2>&1 || true
-exec python -m pytest "$@"
+python -m pytest "$@"  # not exec: the EXIT trap stops PostgreSQL
