@@ -97,6 +97,19 @@ def test_demo_analytics_report_what_the_class_got_wrong(demo):
     assert (report.parent / "misconceptions.png").stat().st_size > 1000
 
 
+def test_analytics_notebook_runs_on_the_demo_class(demo, tmp_path, monkeypatch):
+    from nbclient import NotebookClient
+    import nbformat
+
+    monkeypatch.setenv("QICOURSE_COURSE", str(demo.root))
+    nb = nbformat.read(str(REPO / "instructor" / "analytics.ipynb"), as_version=4)
+    NotebookClient(nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors, [(e["ename"], e["evalue"], e["traceback"][-2:]) for e in errors[:1]]
+    images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    assert len(images) >= 4
+
+
 def test_parallel_scores_equal_nbgraders_serial_autograde_and_gradebook_is_sound(demo, tmp_path):
     parallel_scores = _scores(f"sqlite:///{demo.root / 'gradebook.db'}", AID)
     serial = tmp_path / "serial"

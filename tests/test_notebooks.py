@@ -15,7 +15,7 @@ from qicourse.course import is_clean
 from qicourse.misconceptions import MISCONCEPTIONS
 from qicourse.specs import read_notebook
 
-ALL_NOTEBOOKS = [*LESSONS, *sorted(REPO.glob("solutions/*/*.ipynb")), *sorted(REPO.glob("exercises/*/*.ipynb"))]
+ALL_NOTEBOOKS = [*LESSONS, *sorted(REPO.glob("instructor/*.ipynb")), *sorted(REPO.glob("solutions/*/*.ipynb")), *sorted(REPO.glob("exercises/*/*.ipynb"))]
 CURRICULUM_OBJECTIVES = {
     "M01": ["M01.1", "M01.2", "M01.3", "M01.4"],
     "M02": ["M02.1", "M02.2", "M02.3"],
