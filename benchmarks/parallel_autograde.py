@@ -1,6 +1,6 @@
 """Benchmark: nbgrader's serial autograde against ``qicourse autograde`` (parallel), same run.
 
-    python benchmarks/parallel_autograde.py [--students 200] [--workers 2] [--assignment 01-what-qi-is]
+    python benchmarks/parallel_autograde.py [--students 200] [--workers N] [--assignment 01-what-qi-is]
 
 Builds a class of synthetic students (answers drawn as the demo class draws them, no
 kernel needed to make them), copies it into two identical courses, grades one with
@@ -55,7 +55,7 @@ def main() -> None:
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--students", type=int, default=200)
-    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--workers", type=int, default=None, help="default: CPU cores + 1")
     ap.add_argument("--assignment", default="01-what-qi-is")
     args = ap.parse_args()
     aid = args.assignment
@@ -75,7 +75,7 @@ def main() -> None:
 
         a, b = _scores(serial, aid), _scores(par, aid)
         mismatched = sorted(s for s in set(a) | set(b) if a.get(s) != b.get(s))
-    print(f"{args.students} students, {aid}, {args.workers} workers")
+    print(f"{args.students} students, {aid}, {args.workers or parallel.default_workers()} workers")
     print(f"nbgrader autograde (serial):   {t_serial:7.1f} s  ({t_serial / args.students:.2f} s per student)")
     print(f"qicourse autograde (parallel): {t_par:7.1f} s  ({t_par / args.students:.2f} s per student); "
           f"{len(summary.graded)} graded, {len(summary.failed)} failed, {len(summary.retried)} retried")

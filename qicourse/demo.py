@@ -145,7 +145,7 @@ def _add_receipts(nb, picks: dict) -> None:
             cell.outputs = [nbformat.v4.new_output("display_data", data=_answers.receipt_bundle(qid, entry, str(picks[qid])))]
 
 
-def build(dest: str | Path, *, students: int = 40, assignments: list[str] | None = None, workers: int = 2,
+def build(dest: str | Path, *, students: int = 40, assignments: list[str] | None = None, workers: int | None = None,
           seed: int = 2026, source_root: Path | None = None, progress: bool = True, force: bool = False) -> DemoResult:
     from nbgrader.api import Gradebook
 
@@ -190,7 +190,7 @@ def build(dest: str | Path, *, students: int = 40, assignments: list[str] | None
         if proc.returncode != 0:
             raise CourseError(f"zip_collect {aid} failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
         _stamp_times(dest, aid, klass)
-        say(f"== {aid}: autograde ({workers} workers)")
+        say(f"== {aid}: autograde ({workers or parallel.default_workers()} workers)")
         summary = parallel.autograde(dest, aid, workers=workers, progress=progress)
         result.summaries.append(summary)
         say(summary.text())
