@@ -25,6 +25,8 @@ from typing import Any, Mapping, Sequence
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from .questions import CODE_EXAMPLE_MULTI, CODE_EXAMPLE_SINGLE
+
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
@@ -165,7 +167,8 @@ def _graded(show, grade, qid, prompt, choices, *, key, points, objective, explan
     missing = [c for c in choices if c not in explanations]
     if missing:
         raise ValueError(f"{qid}: every choice needs an explanation; missing {missing}")
-    example = '["a", "c"]' if show == "multiple_select" else '"a"'
+    # A placeholder, not a real letter: an example letter could read as a hint to the key.
+    example = CODE_EXAMPLE_MULTI if show == "multiple_select" else CODE_EXAMPLE_SINGLE
     answer_src = lit(sorted(key) if isinstance(key, list) and show == "multiple_select"
                      else (key if isinstance(key, str) else key[0]))
     question = _nbg(code(

@@ -51,6 +51,14 @@ MISCONCEPTIONS: dict[str, str] = {
     "respondeat-superior": "Thinks a city is liable under § 1983 simply because it employs the officer (contrary to Monell).",
     "criminal-clarity-irrelevant": "Thinks the clarity of the law plays no part in a federal criminal civil-rights prosecution (contrary to Lanier's fair-warning requirement).",
     "wrong-legal-source": "Cites the wrong kind of authority for the point (e.g. a state statute for a federal right).",
+    "conclusory-pleading-suffices": "Thinks a complaint survives a motion to dismiss on labels and conclusions, without facts about what each official did (contrary to Ashcroft v. Iqbal).",
+    "every-denial-appealable": "Thinks any pretrial denial of qualified immunity can be appealed at once, even one that turns only on which facts the evidence could prove (contrary to Johnson v. Jones).",
+    "no-early-appeal": "Thinks a denial of qualified immunity can be reviewed only after trial (contrary to Mitchell v. Forsyth and Behrens v. Pelletier).",
+    "limitations-misread": "Misidentifies the § 1983 limitation period or when its clock starts, e.g. assumes a criminal case or a complaint to the agency pauses it (Wilson v. Garcia; Owens v. Okure; Wallace v. Kato).",
+    "heck-misread": "Misapplies Heck v. Humphrey: treats every claim by a convicted person as barred, or allows a claim that would imply a standing conviction is invalid.",
+    "past-injury-standing": "Thinks a past injury alone gives standing to seek an injunction against future conduct (contrary to City of Los Angeles v. Lyons).",
+    "miranda-alone-1983": "Thinks a Miranda violation alone supports a § 1983 damages claim (contrary to Vega v. Tekoh).",
+    "state-reform-ends-federal-qi": "Thinks a State's reform law removes qualified immunity from federal § 1983 suits in that State (it creates state-law claims; the federal defense is federal law).",
 }
 
 

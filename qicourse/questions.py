@@ -57,8 +57,15 @@ class Question:
         unknown = [c for c in letters if c not in self.choices]
         if unknown:
             valid = ", ".join(self.choices)
-            raise QuestionError(f"{self.qid}: {', '.join(map(repr, unknown))} is not a choice (choices: {valid})")
+            placeholder = any("<" in c or ">" in c for c in letters)
+            tip = " Replace the <...> placeholder with your letter." if placeholder else ""
+            raise QuestionError(f"{self.qid}: {', '.join(map(repr, unknown))} is not a choice (choices: {valid}).{tip}")
         return letters if self.multiple else letters[0]
+
+
+# How quizzes show "answer in code": a placeholder, never a real letter, which could read as a hint.
+CODE_EXAMPLE_SINGLE = '"<your letter>"'
+CODE_EXAMPLE_MULTI = '["<letter>", "<letter>"]'
 
 
 def static_mode() -> bool:

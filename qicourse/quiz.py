@@ -15,7 +15,7 @@ import html
 from typing import Mapping, Sequence
 
 from . import answers as _answers
-from .questions import Question, QuestionError, static_mode
+from .questions import CODE_EXAMPLE_MULTI, CODE_EXAMPLE_SINGLE, Question, QuestionError, static_mode
 
 # Questions shown in this kernel, so answer() can validate letters and update widgets.
 _graded: dict[str, "_GradedView"] = {}
@@ -180,7 +180,7 @@ def _display_graded_widget(view: _GradedView, entry) -> None:
     view.status = w.HTML(status)
     code_hint = w.HTML(
         f'<p style="font-size:smaller">Or answer in code: <code>answer("{q.qid}", '
-        f'{"[&quot;a&quot;, &quot;c&quot;]" if q.multiple else "&quot;a&quot;"})</code></p>'
+        f'{html.escape(CODE_EXAMPLE_MULTI if q.multiple else CODE_EXAMPLE_SINGLE)})</code></p>'
     )
     _display(_quiz_box([heading, body, view.status, code_hint]))
 

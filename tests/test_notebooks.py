@@ -115,6 +115,21 @@ def test_exercise_meets_the_course_standard(aid):
         assert set(keys) <= set(choices)
         if call.args.get("pair"):
             assert call.args["pair"]["with"] in quizzes
+    _assert_key_not_given_away_by_length(
+        {qid: (specs.questions[qid].args["choices"], call.args["key"]) for qid, call in quizzes.items()})
+
+
+def _assert_key_not_given_away_by_length(items):
+    """A test-wise guesser who always picks the longest choice must not pass.
+
+    Careful keys tend to grow qualifications that distractors lack; across the single-choice
+    items of one notebook the key may be the longest choice at most half the time.
+    """
+    single = {q: (ch, k) for q, (ch, k) in items.items() if isinstance(k, str)}
+    longest = sorted(q for q, (ch, k) in single.items()
+                     if all(len(ch[k]) > len(text) for letter, text in ch.items() if letter != k))
+    assert len(longest) <= len(single) / 2, (
+        f"the key is the longest choice in {len(longest)} of {len(single)} single-choice items: {longest}")
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
@@ -133,6 +148,8 @@ def test_lesson_frame_and_practice_quizzes(path):
         assert set(call.args["explanations"]) == set(call.args["choices"]), qid
         cell = nb.cells[call.cell_index]
         assert cell.metadata.get("jupyter", {}).get("source_hidden"), f"{qid}: its source (the answer) is not hidden"
+    _assert_key_not_given_away_by_length(
+        {qid: (call.args["choices"], call.args["correct"]) for qid, call in practice.items()})
 
 
 def test_case_table_is_complete_and_well_formed():

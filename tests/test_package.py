@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 
@@ -214,6 +215,19 @@ def test_plain_python_answer_records_the_same_way_and_validates_letters(in_tmp, 
     assert _widget(shown).children[2].value == "b"  # the widget follows
     with pytest.raises(QuestionError, match="not a choice"):
         quiz.answer("t_q1", "z")
+
+
+def test_answer_in_code_example_is_a_placeholder_never_a_letter(in_tmp, shown):
+    # A real letter in the example ("a") reads as a hint to the key.
+    quiz.single_choice("t_q1", "Pick", {"a": "A", "b": "B"})
+    hint = _widget(shown).children[-1].value
+    assert 'answer("t_q1", "<your letter>")' in html.unescape(hint)
+    cells = graded_single("t_q3", "P?", {"a": "A", "b": "B"}, key="a", points=1, objective="M01.1",
+                          explanations={"a": "x", "b": "y"})
+    released = cells[0].source.split("### BEGIN SOLUTION")[0]
+    assert 'answer("t_q3", "<your letter>")' in released and '"a")' not in released
+    with pytest.raises(QuestionError, match="Replace the <...> placeholder"):
+        quiz.answer("t_q1", "<your letter>")
 
 
 def test_static_rendering_under_nbgrader_prints_text_not_widgets(in_tmp, shown, capsys, monkeypatch):
