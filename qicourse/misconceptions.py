@@ -55,6 +55,7 @@ MISCONCEPTIONS: dict[str, str] = {
     "every-denial-appealable": "Thinks any pretrial denial of qualified immunity can be appealed at once, even one that turns only on which facts the evidence could prove (contrary to Johnson v. Jones).",
     "no-early-appeal": "Thinks a denial of qualified immunity can be reviewed only after trial (contrary to Mitchell v. Forsyth and Behrens v. Pelletier).",
     "limitations-misread": "Misidentifies the § 1983 limitation period or when its clock starts, e.g. assumes a criminal case or a complaint to the agency pauses it (Wilson v. Garcia; Owens v. Okure; Wallace v. Kato).",
+    "clearly-established-as-fact": "Treats whether the law was clearly established as a question of fact (for a jury, for evidence, or limited to the cases a party cited) rather than a question of law decided on all relevant precedent (Elder v. Holloway).",
     "heck-misread": "Misapplies Heck v. Humphrey: treats every claim by a convicted person as barred, or allows a claim that would imply a standing conviction is invalid.",
     "past-injury-standing": "Thinks a past injury alone gives standing to seek an injunction against future conduct (contrary to City of Los Angeles v. Lyons).",
     "miranda-alone-1983": "Thinks a Miranda violation alone supports a § 1983 damages claim (contrary to Vega v. Tekoh).",
